@@ -1,0 +1,121 @@
+"""Mini-batch stochastic gradient descent, with optional momentum.
+
+With momentum mu, each parameter p keeps a velocity v:
+v <- mu v - eta dC/dp, then p <- p + v. With mu = 0 this is plain SGD,
+p <- p - eta dC/dp.
+"""
+
+import numpy as np
+
+from . import _checks
+from .network import Network
+
+__all__ = ["train", "evaluate", "DivergenceError"]
+
+
+class DivergenceError(FloatingPointError):
+    """Training produced a loss or a parameter that is NaN or infinite."""
+
+
+def evaluate(net: Network, X, y) -> dict[str, float]:
+    """Loss (and accuracy, for a classifier) on inputs X (n_0, m)."""
+    X = net.check_inputs(X)
+    Y = net.check_targets(y, X.shape[1])
+    return _evaluate(net, X, Y)
+
+
+def train(
+    net: Network,
+    X,
+    y,
+    *,
+    epochs: int,
+    eta: float,
+    batch_size: int = 32,
+    momentum: float = 0.0,
+    seed: int = 0,
+    validation: "tuple | None" = None,
+    test: "tuple | None" = None,
+    verbose: bool = False,
+) -> dict[str, list[float]]:
+    """Train ``net`` in place on inputs X (n_0, m) and targets y.
+
+    ``validation`` and ``test`` are optional (X, y) pairs evaluated after
+    every epoch. ``seed`` fixes the order of the batches only. Returns the
+    history: lists with one entry per epoch under "epoch", "train_loss",
+    "val_loss", "test_loss" and, for a classifier, "train_accuracy",
+    "val_accuracy", "test_accuracy". Prints one line per epoch only when
+    ``verbose``. Raises DivergenceError when the loss becomes NaN or inf.
+    """
+    _checks.as_positive(epochs, "epochs", integer=True)
+    _checks.as_positive(eta, "eta")
+    _checks.as_positive(batch_size, "batch_size", integer=True)
+    if not 0 <= momentum < 1:
+        raise ValueError(f"momentum must lie in [0, 1), got {momentum!r}")
+    X = net.check_inputs(X)
+    Y = net.check_targets(y, X.shape[1])
+    parts = {"train": (X, Y)}
+    for name, pair in (("val", validation), ("test", test)):
+        if pair is not None:
+            Xp = net.check_inputs(pair[0])
+            parts[name] = (Xp, net.check_targets(pair[1], Xp.shape[1]))
+    rng = np.random.default_rng(seed)
+    velocity = [np.zeros_like(p) for p in net.parameters()]
+    history = {"epoch": []}
+    for epoch in range(1, epochs + 1):
+        with np.errstate(over="ignore", invalid="ignore"):
+            _run_epoch(net, X, Y, eta, batch_size, momentum, velocity, rng)
+        history["epoch"].append(epoch)
+        for name, (Xp, Yp) in parts.items():
+            for key, value in _evaluate(net, Xp, Yp).items():
+                history.setdefault(f"{name}_{key}", []).append(value)
+        _stop_if_diverged(history["train_loss"][-1], epoch, eta)
+        if verbose:
+            print(_progress_line(history))
+    return history
+
+
+def _run_epoch(net, X, Y, eta, batch_size, momentum, velocity, rng):
+    """One pass over the shuffled data; no checks (inputs were checked)."""
+    m = X.shape[1]
+    order = rng.permutation(m)
+    # Columns in shuffled order, stored so that each batch is contiguous.
+    Xs, Ys = np.asfortranarray(X[:, order]), np.asfortranarray(Y[:, order])
+    params = net.parameters()
+    for start in range(0, m, batch_size):
+        stop = start + batch_size
+        Yb = Ys[:, start:stop]
+        cache = net._forward(Xs[:, start:stop])
+        grads = net._backward(cache, Yb)
+        for l in range(1, net.L + 1):
+            for k, g in ((2 * l - 2, grads.dW[l]), (2 * l - 1, grads.db[l])):
+                if momentum:
+                    velocity[k] *= momentum
+                    velocity[k] -= eta * g
+                    params[k] += velocity[k]
+                else:
+                    params[k] -= eta * g
+
+
+def _evaluate(net: Network, X: np.ndarray, Y: np.ndarray) -> dict:
+    with np.errstate(over="ignore", invalid="ignore"):
+        cache = net._forward(X)
+        out = {"loss": net.loss.value(cache.z[net.L], cache.a[net.L], Y)}
+    if net.is_classifier:
+        hits = cache.a[net.L].argmax(axis=0) == Y.argmax(axis=0)
+        out["accuracy"] = float(hits.mean())
+    return out
+
+
+def _stop_if_diverged(loss: float, epoch: int, eta: float) -> None:
+    if not np.isfinite(loss):
+        raise DivergenceError(
+            f"training diverged: the training loss is {loss} after epoch "
+            f"{epoch}; try a smaller learning rate than eta = {eta}"
+        )
+
+
+def _progress_line(history: dict) -> str:
+    keys = [k for k in history if k != "epoch"]
+    values = ", ".join(f"{k} {history[k][-1]:.4f}" for k in keys)
+    return f"epoch {history['epoch'][-1]}: {values}"
