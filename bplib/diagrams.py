@@ -20,8 +20,9 @@ from .network import Cache, Gradients, Network
 
 __all__ = ["draw_network", "draw_graph", "math_label"]
 
-FONT = 11
-SMALL = 9.5
+FONT = 12  # points
+SMALL = 10.5
+DPI = 120  # scaled down to the page width, so the text stays legible
 FORWARD = "#1f5fa8"  # blue: the forward pass
 BACKWARD = "#b8322a"  # red: the backward pass
 SHARED = "#d97f00"  # orange: a value used more than once
@@ -30,7 +31,8 @@ LAYER_GAP = 3.0  # data units between layers
 UNIT_GAP = 0.8  # between units of a layer
 RADIUS = 0.3  # of a unit
 GRAPH_UNIT = 1.35  # inches between columns of the graph, at most
-GRAPH_MAX_WIDTH = 9.0  # inches
+GRAPH_MAX_WIDTH = 10.0  # inches
+SKIP_BEND = 0.45  # curvature of an edge that skips boxes on its row
 STATION = 0.65  # half the gap an arrow leaves around a row label
 LOSS_HALF = 0.55  # half the height of the loss box
 NETWORK_WIDTH = 8.5  # inches: readable on a laptop at the book's width
@@ -241,12 +243,12 @@ def _check_drawn_objects(net, cache, grads, example) -> None:
 
 OP_LABELS = {
     "leaf": "",
-    "matmul": "matrix product",
+    "matmul": "product",
     "add_bias": "+ bias",
     "add": "+",
     "mul": "×",
     "softmax_ce": "softmax +\ncross-entropy",
-    "squared_error": "squared error",
+    "squared_error": "squared\nerror",
 }
 
 
@@ -265,7 +267,11 @@ def draw_graph(
     position = _graph_layout(order, output)
     columns = max(x for x, _ in position.values()) + 1
     rows = max(y for _, y in position.values()) + 1
-    x_lim, y_lim = (-0.7, columns - 0.3), (-0.85, rows - 0.25)
+    skips = any(position[id(p)][1] == position[id(n)][1]
+                and position[id(n)][0] - position[id(p)][0] > 1
+                for n in order for p in n.parents)
+    x_lim = (-0.7, columns - 0.3)
+    y_lim = (-1.05 if skips else -0.6, rows - 0.25)
     scale = min(GRAPH_UNIT, GRAPH_MAX_WIDTH / (x_lim[1] - x_lim[0]))
     fig, ax = _figure(ax, ((x_lim[1] - x_lim[0]) * scale,
                            (y_lim[1] - y_lim[0]) * scale))
@@ -279,17 +285,19 @@ def draw_graph(
         boxes[id(node)] = _graph_node(ax, node, x, y, uses[id(node)])
     fig.canvas.draw()  # sizes the boxes, so arrows stop at their edges
     to_data = ax.transData.inverted()
+    extent = {key: to_data.transform(
+        box.get_bbox_patch().get_window_extent()) for key, box in
+        boxes.items()}  # [[x0, y0], [x1, y1]] in data units
     for step, node in enumerate(order, start=1):
         for parent in node.parents:
-            _graph_edge(ax, position, boxes, parent, node)
+            _graph_edge(ax, position, extent, parent, node)
         if show_order:
             x, y = position[id(node)]
-            ext = boxes[id(node)].get_bbox_patch().get_window_extent()
-            top = to_data.transform((ext.x0, ext.y1))[1]
-            ax.text(x, top + 0.04, str(step), ha="center", va="bottom",
-                    fontsize=SMALL, color="0.3", gid="graph-order",
-                    bbox=dict(boxstyle="circle,pad=0.2", fc="white",
-                              ec="0.5", lw=0.8))
+            ax.text(x, extent[id(node)][1, 1] + 0.04, str(step),
+                    ha="center", va="bottom", fontsize=SMALL, color="0.3",
+                    gid="graph-order", bbox=dict(
+                        boxstyle="circle,pad=0.2", fc="white", ec="0.5",
+                        lw=0.8))
     return fig
 
 
@@ -346,29 +354,44 @@ def _graph_node(ax, node: Node, x: float, y: float, uses: int):
     text = "\n".join(t for t in (name, op) if t) or "?"
     shape = "×".join(str(n) for n in node.shape) or "scalar"
     text += f"\n({shape})"
+    if uses > 1:
+        text += f"\nused {uses}×"
     leaf_node = node.op == "leaf"
     box = dict(boxstyle="round,pad=0.35", fc="0.88" if leaf_node else "white",
                ec=SHARED if uses > 1 else "0.2", lw=2.2 if uses > 1 else 1.0)
     label = ax.text(x, y, text, ha="center", va="center", fontsize=SMALL,
                     bbox=box, zorder=3, gid="graph-node")
-    if uses > 1:
-        ax.text(x, y - 0.45, f"used {uses}×", ha="center", va="top",
-                fontsize=SMALL, color=SHARED, fontweight="bold")
     return label
 
 
-def _graph_edge(ax, position, boxes, parent, child) -> None:
+def _graph_edge(ax, position, extent, parent, child) -> None:
     (x0, y0), (x1, y1) = position[id(parent)], position[id(child)]
-    rad = -0.45 if y0 == y1 and x1 - x0 > 1 else 0.0
+    start = _box_exit(extent[id(parent)], (x1, y1))
+    end = _box_exit(extent[id(child)], (x0, y0))
+    rad = -0.15 if x1 - x0 > 1 else 0.0  # a long diagonal bows upwards
+    if y0 == y1 and x1 - x0 > 1:  # skips a box: loop below the row
+        start = (x0, extent[id(parent)][0, 1])
+        end = (x1, extent[id(child)][0, 1])
+        rad = SKIP_BEND
     ax.annotate(
-        "", xy=(x1, y1), xytext=(x0, y0), zorder=2,
+        "", xy=end, xytext=start, zorder=2,
         arrowprops=dict(
             arrowstyle="-|>", color="0.25", lw=1.2, mutation_scale=14,
             shrinkA=2, shrinkB=2, connectionstyle=f"arc3,rad={rad}",
-            patchA=boxes[id(parent)].get_bbox_patch(),
-            patchB=boxes[id(child)].get_bbox_patch(),
         ),
     )
+
+
+def _box_exit(box: np.ndarray, towards) -> tuple:
+    """Where the segment from the box's centre towards a point leaves it."""
+    (bx0, by0), (bx1, by1) = box
+    cx, cy = (bx0 + bx1) / 2, (by0 + by1) / 2
+    dx, dy = towards[0] - cx, towards[1] - cy
+    t = min(
+        (bx1 - bx0) / 2 / abs(dx) if dx else np.inf,
+        (by1 - by0) / 2 / abs(dy) if dy else np.inf,
+    )
+    return cx + t * dx, cy + t * dy
 
 
 # --- shared helpers -----------------------------------------------------
@@ -376,7 +399,7 @@ def _graph_edge(ax, position, boxes, parent, child) -> None:
 
 def _figure(ax, size):
     if ax is None:
-        fig, ax = plt.subplots(figsize=size)
+        fig, ax = plt.subplots(figsize=size, dpi=DPI)
     else:
         fig = ax.figure
     return fig, ax

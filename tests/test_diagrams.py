@@ -1,15 +1,11 @@
 """The figures are drawn from bplib objects: one patch per unit or node."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from bplib import Network, autodiff as ad, diagrams  # noqa: E402
+from bplib import Network, autodiff as ad, diagrams
 
 #: Each unit is drawn as two half discs, a^l_j and delta^l_j.
 HALVES_PER_UNIT = 2
