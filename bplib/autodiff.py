@@ -243,8 +243,13 @@ def backward(
     show what a wrong order does; it must list every node once. Returns
     the order used.
     """
+    needed = topological_order(output)
     if order is None:
-        order = topological_order(output)
+        order = needed
+    elif sorted(map(id, order)) != sorted(map(id, needed)):
+        raise ValueError(
+            "order must list every node that output depends on, once"
+        )
     if output.value.size != 1:
         raise ValueError(
             f"backward needs a scalar output, got shape {output.shape}"

@@ -201,5 +201,8 @@ def test_operations_reject_bad_arguments():
         ad.backward(A)
     with pytest.raises(ValueError, match="shape of the output"):
         ad.squared_error(A, np.ones((3, 2)))
+    x = ad.leaf(1.0)
+    with pytest.raises(ValueError, match="every node"):
+        ad.backward(ad.mul(x, x), order=[x])
     with pytest.raises(ValueError, match="NaN"):
         ad.leaf(np.array([np.nan]))
