@@ -9,13 +9,14 @@ in the code is layer l in the book (index 0 is the input).
 Modules, one per idea of the book: ``activations`` (each f^l beside its
 derivative), ``losses`` (each C beside its output error delta^L),
 ``initialisers``, ``network`` (forward pass and the delta recursion),
-``gradcheck`` (finite differences), ``data`` (the digits) and ``train``
-(mini-batch SGD).
+``gradcheck`` (finite differences), ``data`` (the digits and the
+diabetes data), ``train`` (mini-batch SGD) and ``diagnostics`` (dead
+units, the size of delta^l by layer).
 """
 
-from . import activations, losses
+from . import activations, diagnostics, losses
 from .activations import Activation, identity, relu, sigmoid, softmax, tanh
-from .data import Split, load_digits
+from .data import Split, load_diabetes, load_digits
 from .gradcheck import check_gradients, numerical_gradient
 from .losses import Loss, cross_entropy, squared_error
 from .network import Cache, Gradients, Network
@@ -24,6 +25,7 @@ from .train import DivergenceError, evaluate, train
 __all__ = [
     "activations",
     "losses",
+    "diagnostics",
     "Activation",
     "identity",
     "relu",
@@ -40,6 +42,7 @@ __all__ = [
     "numerical_gradient",
     "Split",
     "load_digits",
+    "load_diabetes",
     "train",
     "evaluate",
     "DivergenceError",
