@@ -80,13 +80,17 @@ async () => {
   const untypeset = math.filter(e => !e.querySelector('mjx-container'))
     .map(e => e.textContent.trim().slice(0, 80));
   const texErrors = [...document.querySelectorAll('mjx-merror')]
-    .map(e => (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 80));
+    .map(e => e.getAttribute('data-mjx-error') || e.textContent)
+    .map(text => text.slice(0, 80));
   const raw = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const walker = document.createTreeWalker(
+    document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
     const parent = node.parentElement;
-    if (parent && parent.closest('script, style, noscript, template')) continue;
+    if (parent && parent.closest('script, style, noscript, template')) {
+      continue;
+    }
     const text = node.nodeValue;
     if (%s.some(d => text.includes(d))) raw.push(text.trim().slice(0, 80));
   }
@@ -495,3 +499,20 @@ def test_the_checks_catch_a_page_that_breaks_every_rule(browser, tmp_path):
     assert len(bad_alt_texts(report)) == 2
     broken = broken_links(report, base, root=tmp_path)
     assert len(broken) == 2, broken
+
+
+def test_the_checks_catch_a_tex_error(browser, tmp_path):
+    """With the vendored MathJax, good TeX is typeset and bad TeX caught."""
+    (tmp_path / "mathjax").symlink_to(HTML / "mathjax")
+    (tmp_path / "tex.html").write_text(
+        "<html><body>"
+        '<span class="math">\\(x^2\\)</span>'
+        '<div class="math">\\[x^2^3\\]</div>'
+        '<script defer src="mathjax/es5/tex-mml-chtml.js"></script>'
+        "</body></html>"
+    )
+    base = tmp_path.as_uri() + "/"
+    report = visit(browser, base, "tex.html", root=tmp_path)
+    assert report["mathjax"] == "typeset"
+    assert not report["untypeset"] and not report["raw"]
+    assert len(report["texErrors"]) == 1, report["texErrors"]
