@@ -22,16 +22,20 @@ book: $(STAMP)
 	rm -rf _build
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 
-# Unit tests and every notebook (nbval) in one pytest run, which comes last.
-test: $(STAMP)
+# The book from clean (as `make book`), then the unit tests, every notebook
+# (nbval) and the browser tests of the built pages in one pytest run, which
+# comes last. The browser tests need Chromium (README, Prerequisites).
+test: book
 	$(BIN)/python -m pytest
 
 serve:
 	@test -f _build/html/index.html || { echo "run 'make book' first"; exit 1; }
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
+# JupyterLab on 127.0.0.1 only; as root (a container) it needs --allow-root.
+LAB_FLAGS := --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
-	$(BIN)/jupyter lab chapters
+	$(BIN)/jupyter lab $(LAB_FLAGS) chapters
 
 clean:
 	rm -rf _build

@@ -45,8 +45,9 @@ class GradCheckResult:
     """The outcome of ``check_gradients``.
 
     ``worst`` names the parameter and entry whose error is largest against
-    the tolerance; ``max_rel_error`` is the largest |g - g_num| / max(|g|,
-    |g_num|) over all entries (0 where both are 0).
+    the tolerance; ``max_rel_error`` is the largest
+    ``|g - g_num| / max(|g|, |g_num|)`` over all entries (0 where both are
+    0).
     """
 
     passed: bool
