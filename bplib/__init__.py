@@ -9,14 +9,15 @@ in the code is layer l in the book (index 0 is the input).
 Modules, one per idea of the book: ``activations`` (each f^l beside its
 derivative), ``losses`` (each C beside its output error delta^L),
 ``initialisers``, ``network`` (forward pass and the delta recursion),
-``gradcheck`` (finite differences), ``data`` (the digits) and ``train``
-(mini-batch SGD).
+``gradcheck`` (finite differences), ``data`` (the digits), ``train``
+(mini-batch SGD) and ``io`` (saving and loading parameters as .npz).
 """
 
 from . import activations, losses
 from .activations import Activation, identity, relu, sigmoid, softmax, tanh
 from .data import Split, load_digits
 from .gradcheck import check_gradients, numerical_gradient
+from .io import load_network, load_parameters, save_network
 from .losses import Loss, cross_entropy, squared_error
 from .network import Cache, Gradients, Network
 from .train import DivergenceError, evaluate, train
@@ -43,4 +44,7 @@ __all__ = [
     "train",
     "evaluate",
     "DivergenceError",
+    "save_network",
+    "load_network",
+    "load_parameters",
 ]
