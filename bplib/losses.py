@@ -49,13 +49,14 @@ class Loss:
 
 
 def _same_shape(aL: np.ndarray, Y: np.ndarray, name: str = "Y") -> None:
-    """Raise unless Y has the shape (n_L, m) of the output a^L."""
-    if np.shape(Y) != np.shape(aL) or np.ndim(aL) != 2:
-        raise ValueError(
-            f"{name} must have the shape (n_L, m) = {np.shape(aL)} of the "
-            f"output a^L, got shape {np.shape(Y)}; shapes are never "
-            "broadcast"
-        )
+    """Raise unless Y has the shape (n_L, m) of the output a^L (arrays)."""
+    # Attribute look-ups, not np.shape: this runs once per training step.
+    if getattr(Y, "shape", None) == getattr(aL, "shape", 0) and aL.ndim == 2:
+        return
+    raise ValueError(
+        f"{name} must have the shape (n_L, m) = {np.shape(aL)} of the "
+        f"output a^L, got shape {np.shape(Y)}; shapes are never broadcast"
+    )
 
 
 def _se_value(zL: np.ndarray, aL: np.ndarray, Y: np.ndarray) -> float:
