@@ -11,8 +11,8 @@ finite z (|z| in the thousands included) and raise no overflow warning.
 ReLU's derivative at z = 0, where ReLU has a kink, is taken to be 0.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -122,5 +122,6 @@ def get_activation(spec: "str | Activation") -> Activation:
             )
         return ACTIVATIONS[spec]
     raise TypeError(
-        f"activation must be a name or an Activation, got {type(spec).__name__}"
+        "activation must be a name or an Activation, got "
+        f"{type(spec).__name__}"
     )

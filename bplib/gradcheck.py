@@ -4,8 +4,8 @@ Everything is computed in float64, whatever dtype the network uses: finite
 differences in float32 are too noisy to check anything.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -110,7 +110,9 @@ def check_gradients(
     X = net64.check_inputs(X)
     Y = net64.check_targets(Y, X.shape[1])
     _, grads = net64.gradient(X, Y)
-    analytic = [g for l in range(1, net64.L + 1) for g in (grads.dW[l], grads.db[l])]
+    analytic = [
+        g for l in range(1, net64.L + 1) for g in (grads.dW[l], grads.db[l])
+    ]
     names = net64.parameter_names()
     worst, worst_score = (names[0], (0,)), -1.0
     max_abs = max_rel = 0.0

@@ -4,7 +4,7 @@ Each initialiser takes the layer's shape and a numpy Generator, so that a
 seeded network is reproducible bit for bit.
 """
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -11,8 +11,8 @@ otherwise broadcast silently to an m x m array. The check compares shapes
 only, so it costs nothing next to the arithmetic.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -7,8 +7,8 @@ the book's layer l. Columns are examples: a batch of activations a[l] has
 shape (n_l, m).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -107,11 +107,15 @@ class Network:
 
     def parameters(self) -> list[np.ndarray]:
         """[W[1], b[1], ..., W[L], b[L]]: the arrays themselves, not copies."""
-        return [p for l in range(1, self.L + 1) for p in (self.W[l], self.b[l])]
+        return [
+            p for l in range(1, self.L + 1) for p in (self.W[l], self.b[l])
+        ]
 
     def parameter_names(self) -> list[str]:
         """Names matching parameters(): ['W[1]', 'b[1]', ...]."""
-        return [n for l in range(1, self.L + 1) for n in (f"W[{l}]", f"b[{l}]")]
+        return [
+            n for l in range(1, self.L + 1) for n in (f"W[{l}]", f"b[{l}]")
+        ]
 
     # --- the public boundary: check once, then compute -------------------
 

@@ -68,8 +68,7 @@ def train(
         if pair is not None:
             if not isinstance(pair, (tuple, list)) or len(pair) != 2:
                 raise TypeError(
-                    f"{arg} must be an (X, y) pair, got "
-                    f"{type(pair).__name__}"
+                    f"{arg} must be an (X, y) pair, got {type(pair).__name__}"
                 )
             Xp = net.check_inputs(pair[0])
             parts[name] = (Xp, net.check_targets(pair[1], Xp.shape[1]))

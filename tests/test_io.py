@@ -16,8 +16,9 @@ SETTINGS = settings(derandomize=True, deadline=None, max_examples=25)
 @given(
     st.lists(st.integers(1, 8), min_size=2, max_size=5),
     st.sampled_from(["sigmoid", "tanh", "relu", "identity"]),
-    st.sampled_from([("softmax", "cross_entropy"),
-                     ("sigmoid", "squared_error")]),
+    st.sampled_from(
+        [("softmax", "cross_entropy"), ("sigmoid", "squared_error")]
+    ),
     st.sampled_from([np.float32, np.float64]),
     st.integers(0, 1000),
 )
@@ -60,8 +61,7 @@ def test_load_parameters_into_a_matching_network(tmp_path):
         (lambda: Network([3, 4, 2], hidden="tanh"), "activations"),
         (lambda: Network([3, 4, 2], dtype=np.float32), "dtype"),
         (
-            lambda: Network([3, 4, 2], output="sigmoid",
-                            loss="squared_error"),
+            lambda: Network([3, 4, 2], output="sigmoid", loss="squared_error"),
             "activations",
         ),
     ],
@@ -142,6 +142,15 @@ def test_the_saved_file_is_a_plain_zip_of_npy_arrays(tmp_path):
     names = set(zipfile.ZipFile(path).namelist())
     assert names == {
         f"{k}.npy"
-        for k in ("format", "sizes", "activations", "loss", "dtype",
-                  "W1", "b1", "W2", "b2")
+        for k in (
+            "format",
+            "sizes",
+            "activations",
+            "loss",
+            "dtype",
+            "W1",
+            "b1",
+            "W2",
+            "b2",
+        )
     }

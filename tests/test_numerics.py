@@ -89,8 +89,9 @@ def test_softmax_is_finite_and_exact_per_example(z):
 @given(logits(), st.data())
 def test_cross_entropy_from_logits_is_finite_and_exact(z, data):
     K, m = z.shape
-    labels = np.array(data.draw(st.lists(st.integers(0, K - 1), min_size=m,
-                                         max_size=m)))
+    labels = np.array(
+        data.draw(st.lists(st.integers(0, K - 1), min_size=m, max_size=m))
+    )
     Y = np.eye(K)[:, labels]
     with np.errstate(**RAISE):
         C = losses.cross_entropy.value(z, activations.softmax.f(z), Y)
@@ -134,7 +135,9 @@ def test_sigmoid_derivative_keeps_its_digits_at_z_30():
     # s (1 - s) gave 9.348e-14 here, 0.1 % off the true 9.3576e-14.
     z = np.array([[30.0]])
     exact = math.exp(-30) / (1 + math.exp(-30)) ** 2
-    assert activations.sigmoid.f_prime(z)[0, 0] == pytest.approx(exact, 1e-14, 0)
+    assert activations.sigmoid.f_prime(z)[0, 0] == pytest.approx(
+        exact, 1e-14, 0
+    )
 
 
 def test_tanh_derivative_is_not_zero_at_z_20():
@@ -219,7 +222,9 @@ def test_numerical_gradient_restores_x_when_fun_raises():
     np.testing.assert_array_equal(x, [1.0, 2.0])
 
 
-@pytest.mark.parametrize("kwargs", [{"h": 0.0}, {"rtol": -1.0}, {"atol": 1e400}])
+@pytest.mark.parametrize(
+    "kwargs", [{"h": 0.0}, {"rtol": -1.0}, {"atol": 1e400}]
+)
 def test_gradcheck_rejects_bad_step_and_tolerances(kwargs):
     net = Network([2, 2], seed=0)
     with pytest.raises(ValueError, match=next(iter(kwargs))):

@@ -49,10 +49,12 @@ def _settings(max_examples: int):
 def problems(draw, dtype=np.float64):
     """(net, X, Y): a random network with a batch and its targets."""
     L = draw(st.integers(1, MAX_DEPTH))
-    sizes = draw(st.lists(st.integers(1, MAX_WIDTH), min_size=L + 1,
-                          max_size=L + 1))
-    hidden = draw(st.lists(st.sampled_from(HIDDEN), min_size=L - 1,
-                           max_size=L - 1))
+    sizes = draw(
+        st.lists(st.integers(1, MAX_WIDTH), min_size=L + 1, max_size=L + 1)
+    )
+    hidden = draw(
+        st.lists(st.sampled_from(HIDDEN), min_size=L - 1, max_size=L - 1)
+    )
     output, loss = draw(st.sampled_from(OUTPUT_PAIRS))
     m = draw(st.integers(1, MAX_BATCH))
     seed = draw(st.integers(0, 2**32 - 1))
@@ -87,7 +89,9 @@ def _flat_grads(net, X, Y):
 def _cost_and_relu_signs(net, X, Y):
     """C and, for each hidden ReLU layer, the sign pattern z[l] > 0."""
     cache = net._forward(X)
-    signs = [cache.z[l] > 0 for l in range(1, net.L) if net.f[l].name == "relu"]
+    signs = [
+        cache.z[l] > 0 for l in range(1, net.L) if net.f[l].name == "relu"
+    ]
     return net.loss.value(cache.z[net.L], cache.a[net.L], Y), signs
 
 
@@ -129,8 +133,13 @@ def test_backward_matches_central_differences_in_float64(problem):
 @given(problems())
 def test_float32_backward_agrees_with_float64(problem):
     net64, X, Y = problem
-    net32 = Network(net64.sizes, [f.name for f in net64.f[1:-1]],
-                    net64.f[-1].name, net64.loss.name, dtype=np.float32)
+    net32 = Network(
+        net64.sizes,
+        [f.name for f in net64.f[1:-1]],
+        net64.f[-1].name,
+        net64.loss.name,
+        dtype=np.float32,
+    )
     for p32, p64 in zip(net32.parameters(), net64.parameters()):
         p32[...] = p64
         p64[...] = p32  # the same parameters: float32 values in both
@@ -160,18 +169,18 @@ def test_loss_is_finite(problem):
 
 
 @_settings(max_examples=60)
-@given(problems(), st.sampled_from(sorted(set(INITIALISERS) - {"zeros"})),
-       st.sampled_from([np.float32, np.float64]))
+@given(
+    problems(),
+    st.sampled_from(sorted(set(INITIALISERS) - {"zeros"})),
+    st.sampled_from([np.float32, np.float64]),
+)
 def test_seeded_construction_is_bit_for_bit_reproducible(problem, init, dt):
     net = problem[0]
     args = (net.sizes, "tanh", net.f[-1].name, net.loss.name, init)
     a, b, c = (Network(*args, seed=s, dtype=dt) for s in (7, 7, 8))
     for p, q, r in zip(a.parameters(), b.parameters(), c.parameters()):
         assert p.tobytes() == q.tobytes()
-    assert any(
-        p.tobytes() != r.tobytes()
-        for p, r in zip(a.W[1:], c.W[1:])
-    )
+    assert any(p.tobytes() != r.tobytes() for p, r in zip(a.W[1:], c.W[1:]))
 
 
 @_settings(max_examples=40)
