@@ -18,12 +18,18 @@ from test_labels import labels_and_checks
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SKIP_DIRS = {"_build", "node_modules"}
 NOTEBOOKS = sorted(
-    p
-    for p in ROOT.rglob("*.ipynb")
-    if not any(
-        part.startswith(".") or part in SKIP_DIRS
-        for part in p.relative_to(ROOT).parts
-    )
+    [
+        *ROOT.glob("*.ipynb"),
+        *(
+            path
+            for top in ROOT.iterdir()
+            if top.is_dir()
+            and top.name[0] not in "._"
+            and top.name not in SKIP_DIRS
+            for path in top.rglob("*.ipynb")
+            if ".ipynb_checkpoints" not in path.parts
+        ),
+    ]
 )
 TEMPLATE = ROOT / "templates" / "chapter.ipynb"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
