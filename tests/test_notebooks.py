@@ -8,6 +8,7 @@ machine runs the notebook with its own Python. ``make clean-notebooks``
 
 import json
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -116,16 +117,17 @@ def test_template_has_the_chapter_skeleton():
 
 def _chapter_from_template(name: str) -> str:
     """The template as CONTRIBUTING.md says to adapt it: every "template"
-    in labels and glue names becomes the chapter's name."""
+    in labels (chapter-template, template-..., eq-template-..., ...) and
+    glue names (template_...) becomes the chapter's name."""
     text = TEMPLATE.read_text()
-    return text.replace("-template", f"-{name}").replace(
-        "template_", f"{name.replace('-', '_')}_"
-    )
+    text = re.sub(r"(?<=[-(])template(?=[-)])", name, text)
+    return text.replace("template_", name.replace("-", "_") + "_")
 
 
 def test_template_labels_are_all_checked(tmp_path):
     path = tmp_path / "new_chapter.ipynb"
     path.write_text(_chapter_from_template("new-chapter"))
+    assert not re.search(r"[-(]template[-)]|template_", path.read_text())
     defined, checked = labels_and_checks(path)
     assert defined, "the template shows a labelled equation"
     for label, where in defined:
