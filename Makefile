@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: venv book test serve lab clean
+.PHONY: venv book test serve lab clean format lint clean-notebooks
 
 venv: $(STAMP)
 
@@ -22,11 +22,29 @@ book: $(STAMP)
 	rm -rf _build
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 
-# The book from clean (as `make book`), then the unit tests, every notebook
-# (nbval) and the browser tests of the built pages in one pytest run, which
-# comes last. The browser tests need Chromium (README, Prerequisites).
-test: book
+# Linters first (any error stops here), then the book from clean (as
+# `make book`), then the unit tests, every notebook (nbval) and the browser
+# tests of the built pages in one pytest run, which comes last. The browser
+# tests need Chromium (README, Prerequisites).
+test: lint book
 	$(BIN)/python -m pytest
+
+# ruff lints and checks the formatting of bplib, tests, benchmarks and the
+# notebooks' code cells (pyproject.toml); actionlint checks the workflows.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/actionlint .github/workflows/*.yml
+
+# Fix what ruff can fix, then format.
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Strip outputs, execution counts and widget state from the notebooks
+# (cell ids, tags and figure metadata stay).
+clean-notebooks: $(STAMP)
+	$(BIN)/nbstripout --keep-id chapters/*.ipynb templates/*.ipynb
 
 serve:
 	@test -f _build/html/index.html || { echo "run 'make book' first"; exit 1; }

@@ -10,14 +10,16 @@ Modules, one per idea of the book: ``activations`` (each f^l beside its
 derivative), ``losses`` (each C beside its output error delta^L),
 ``initialisers``, ``network`` (forward pass and the delta recursion),
 ``gradcheck`` (finite differences), ``data`` (the digits and the
-diabetes data), ``train`` (mini-batch SGD) and ``diagnostics`` (dead
-units, the size of delta^l by layer).
+diabetes data), ``train`` (mini-batch SGD), ``diagnostics`` (dead units,
+the size of delta^l by layer) and ``io`` (saving and loading parameters
+as .npz).
 """
 
 from . import activations, diagnostics, losses
 from .activations import Activation, identity, relu, sigmoid, softmax, tanh
 from .data import Split, load_diabetes, load_digits
 from .gradcheck import check_gradients, numerical_gradient
+from .io import load_network, load_parameters, save_network
 from .losses import Loss, cross_entropy, squared_error
 from .network import Cache, Gradients, Network
 from .train import DivergenceError, evaluate, train
@@ -46,4 +48,7 @@ __all__ = [
     "train",
     "evaluate",
     "DivergenceError",
+    "save_network",
+    "load_network",
+    "load_parameters",
 ]

@@ -12,7 +12,7 @@ FLOAT_DTYPES = (np.float32, np.float64)
 
 def as_float_array(x, name: str, dtype=np.float64) -> np.ndarray:
     """Return ``x`` as a finite float array of ``dtype`` (a copy if cast)."""
-    arr = np.asarray(x)
+    arr = _asarray(x, name)
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
     ):
@@ -25,6 +25,17 @@ def as_float_array(x, name: str, dtype=np.float64) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or inf")
     return arr
+
+
+def _asarray(x, name: str) -> np.ndarray:
+    """np.asarray, with an error that names the argument (ragged lists)."""
+    try:
+        return np.asarray(x)
+    except (ValueError, TypeError) as err:
+        raise TypeError(
+            f"{name} must be an array of numbers, got {type(x).__name__} "
+            f"that numpy cannot turn into one ({err})"
+        ) from None
 
 
 def as_inputs(X, n_0: int, dtype=np.float64) -> np.ndarray:
@@ -54,7 +65,7 @@ def as_targets(Y, n_L: int, m: int, classes: bool, dtype=np.float64):
     Y has shape (n_L, m), or (m,) when n_L == 1. No shape is ever left to
     broadcast.
     """
-    arr = np.asarray(Y)
+    arr = _asarray(Y, "Y")
     if classes and arr.ndim == 1:
         return _one_hot(arr, n_L, m, dtype)
     if n_L == 1 and arr.ndim == 1 and not classes:
@@ -71,10 +82,12 @@ def as_targets(Y, n_L: int, m: int, classes: bool, dtype=np.float64):
             f"Y must have shape (n_L, m) = ({n_L}, {m}){hint}, "
             f"got shape {Y.shape}"
         )
-    if classes and not np.allclose(Y.sum(axis=0), 1.0):
+    if classes and not (
+        np.all((Y >= 0) & (Y <= 1)) and np.allclose(Y.sum(axis=0), 1.0)
+    ):
         raise ValueError(
-            "Y for cross-entropy must have columns that sum to 1 "
-            "(one-hot or probabilities)"
+            "Y for cross-entropy must have entries in [0, 1] and columns "
+            "that sum to 1 (one-hot or probabilities)"
         )
     return Y
 
@@ -107,3 +120,31 @@ def as_positive(value, name: str, integer: bool = False):
     if not value > 0 or not np.isfinite(value):
         raise ValueError(f"{name} must be positive and finite, got {value!r}")
     return value
+
+
+def check_parameters(W: list, b: list, sizes: tuple, dtype) -> None:
+    """Check W[l] (n_l, n_{l-1}) and b[l] (n_l, 1), l = 1..L: ndarrays of
+    ``dtype``, finite. Index 0 of both lists is unused (None)."""
+    L = len(sizes) - 1
+    for name, params in (("W", W), ("b", b)):
+        if len(params) != L + 1:
+            raise ValueError(
+                f"{name} must list L + 1 = {L + 1} entries (index 0 unused) "
+                f"for sizes {sizes}, got {len(params)}"
+            )
+    for l in range(1, L + 1):
+        for name, p, shape in (
+            (f"W[{l}]", W[l], (sizes[l], sizes[l - 1])),
+            (f"b[{l}]", b[l], (sizes[l], 1)),
+        ):
+            if not isinstance(p, np.ndarray) or p.dtype != dtype:
+                got = getattr(p, "dtype", type(p).__name__)
+                raise TypeError(f"{name} must be a {dtype} array, got {got}")
+            if p.shape != shape:
+                raise ValueError(
+                    f"{name} must have shape {shape}, got shape {p.shape}"
+                )
+            # A sum is NaN or inf when any entry is; only then look closer
+            # (a sum can also overflow on finite entries).
+            if not np.isfinite(p.sum()) and not np.all(np.isfinite(p)):
+                raise ValueError(f"{name} contains NaN or inf")

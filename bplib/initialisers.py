@@ -4,7 +4,7 @@ Each initialiser takes the layer's shape and a numpy Generator, so that a
 seeded network is reproducible bit for bit.
 """
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -53,7 +53,11 @@ def get_initialiser(spec: "str | Initialiser") -> Initialiser:
     """Return the initialiser named ``spec`` (or ``spec`` if callable)."""
     if callable(spec):
         return spec
-    if isinstance(spec, str) and spec in INITIALISERS:
+    if not isinstance(spec, str):
+        raise TypeError(
+            f"init must be a name or a callable, got {type(spec).__name__}"
+        )
+    if spec in INITIALISERS:
         return INITIALISERS[spec]
     raise ValueError(
         f"unknown initialiser {spec!r}; expected a callable or one of "

@@ -4,10 +4,15 @@ Targets Y have the shape of the output, (n_L, m): one column per example
 (one-hot columns for classification). Every loss is the mean over the m
 examples of the batch (the mean convention), so every gradient carries a
 factor 1/m.
+
+Each function checks that Y has exactly the shape of a^L (and z^L): with
+columns as examples, a (1, m) output against (m, 1) or (m,) targets would
+otherwise broadcast silently to an m x m array. The check compares shapes
+only, so it costs nothing next to the arithmetic.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -43,13 +48,26 @@ class Loss:
         return f"Loss({self.name!r})"
 
 
+def _same_shape(aL: np.ndarray, Y: np.ndarray, name: str = "Y") -> None:
+    """Raise unless Y has the shape (n_L, m) of the output a^L (arrays)."""
+    # Attribute look-ups, not np.shape: this runs once per training step.
+    if getattr(Y, "shape", None) == getattr(aL, "shape", 0) and aL.ndim == 2:
+        return
+    raise ValueError(
+        f"{name} must have the shape (n_L, m) = {np.shape(aL)} of the "
+        f"output a^L, got shape {np.shape(Y)}; shapes are never broadcast"
+    )
+
+
 def _se_value(zL: np.ndarray, aL: np.ndarray, Y: np.ndarray) -> float:
+    _same_shape(aL, Y)
     # C = (1/m) sum over examples of (1/2) ||a^L - y||^2
     diff = aL - Y
     return 0.5 * float(np.vdot(diff, diff)) / aL.shape[1]
 
 
 def _se_grad_a(aL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    _same_shape(aL, Y)
     return (aL - Y) / aL.shape[1]
 
 
@@ -57,6 +75,11 @@ def _se_output_error(
     zL: np.ndarray, aL: np.ndarray, Y: np.ndarray, f_L: Activation
 ) -> np.ndarray:
     # delta^L = dC/da^L o (f^L)'(z^L), valid for elementwise f^L.
+    if not f_L.elementwise:
+        raise ValueError(
+            f"squared_error's output error needs an elementwise f^L, "
+            f"got {f_L.name}"
+        )
     delta = _se_grad_a(aL, Y)
     if f_L.name != "identity":
         delta *= f_L.f_prime(zL)
@@ -70,20 +93,34 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
 
 def _ce_value(zL: np.ndarray, aL: np.ndarray, Y: np.ndarray) -> float:
+    _same_shape(zL, Y)
     # C = -(1/m) sum_i y_i . log softmax(z_i), from the logits: never the
     # log of a probability that has underflowed to 0.
     return -float(np.vdot(Y, log_softmax(zL))) / zL.shape[1]
 
 
 def _ce_grad_a(aL: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    # dC/da = -y / a (elementwise), over m; infinite where a underflows.
-    return -Y / (aL * aL.shape[1])
+    # dC/da = -y / a (elementwise), over m. Where y = 0 the term -y log a
+    # is absent, so its derivative is 0 even if a has underflowed to 0
+    # (never 0/0); where y > 0 and a = 0 it is -inf, honestly.
+    _same_shape(aL, Y)
+    m = aL.shape[1]
+    grad = np.zeros(aL.shape, np.result_type(aL, Y))
+    with np.errstate(divide="ignore"):
+        np.divide(-Y, aL * m, out=grad, where=Y != 0)
+    return grad
 
 
 def _ce_output_error(
     zL: np.ndarray, aL: np.ndarray, Y: np.ndarray, f_L: Activation
 ) -> np.ndarray:
     # With softmax, the Jacobian product collapses to (a^L - y) / m.
+    if f_L.name != "softmax":
+        raise ValueError(
+            f"cross_entropy's output error (a^L - y) / m holds for a "
+            f"softmax output only, got {f_L.name}"
+        )
+    _same_shape(aL, Y)
     return (aL - Y) / aL.shape[1]
 
 

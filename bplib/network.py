@@ -7,8 +7,8 @@ the book's layer l. Columns are examples: a batch of activations a[l] has
 shape (n_l, m).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -91,6 +91,7 @@ class Network:
                 )
             self.W.append(W)
             self.b.append(np.zeros((n_l, 1), dtype=self.dtype))
+        _checks.check_parameters(self.W, self.b, self.sizes, self.dtype)
 
     def __repr__(self) -> str:
         acts = ", ".join(f.name for f in self.f[1:])
@@ -106,11 +107,15 @@ class Network:
 
     def parameters(self) -> list[np.ndarray]:
         """[W[1], b[1], ..., W[L], b[L]]: the arrays themselves, not copies."""
-        return [p for l in range(1, self.L + 1) for p in (self.W[l], self.b[l])]
+        return [
+            p for l in range(1, self.L + 1) for p in (self.W[l], self.b[l])
+        ]
 
     def parameter_names(self) -> list[str]:
         """Names matching parameters(): ['W[1]', 'b[1]', ...]."""
-        return [n for l in range(1, self.L + 1) for n in (f"W[{l}]", f"b[{l}]")]
+        return [
+            n for l in range(1, self.L + 1) for n in (f"W[{l}]", f"b[{l}]")
+        ]
 
     # --- the public boundary: check once, then compute -------------------
 
@@ -129,6 +134,7 @@ class Network:
                 f"cache must be the Cache returned by forward, got "
                 f"{type(cache).__name__}"
             )
+        _checks.check_parameters(self.W, self.b, self.sizes, self.dtype)
         Y = self.check_targets(Y, cache.a[0].shape[1])
         return self._backward(cache, Y, input_grad)
 
@@ -152,11 +158,25 @@ class Network:
         return self._forward(self.check_inputs(X)).a[self.L]
 
     def classify(self, X) -> np.ndarray:
-        """The most probable class of each example, shape (m,)."""
+        """The most probable class of each example, shape (m,).
+
+        Needs n_L >= 2 outputs: with one output the argmax is always 0, so
+        threshold ``predict(X)`` instead.
+        """
+        if self.sizes[-1] < 2:
+            raise ValueError(
+                "classify needs n_L >= 2 outputs (one per class), got "
+                "n_L = 1; threshold predict(X) instead"
+            )
         return self.predict(X).argmax(axis=0)
 
     def check_inputs(self, X) -> np.ndarray:
-        """X as an array of the network's dtype, shape (n_0, m)."""
+        """X as an array of the network's dtype, shape (n_0, m).
+
+        Also checks the parameters (shapes, dtype, no NaN or inf), since
+        every public computation starts here.
+        """
+        _checks.check_parameters(self.W, self.b, self.sizes, self.dtype)
         return _checks.as_inputs(X, self.sizes[0], self.dtype)
 
     def check_targets(self, Y, m: int) -> np.ndarray:

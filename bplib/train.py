@@ -19,6 +19,7 @@ class DivergenceError(FloatingPointError):
 
 def evaluate(net: Network, X, y) -> dict[str, float]:
     """Loss (and accuracy, for a classifier) on inputs X (n_0, m)."""
+    _check_network(net)
     X = net.check_inputs(X)
     Y = net.check_targets(y, X.shape[1])
     return _evaluate(net, X, Y)
@@ -47,16 +48,28 @@ def train(
     "val_accuracy", "test_accuracy". Prints one line per epoch only when
     ``verbose``. Raises DivergenceError when the loss becomes NaN or inf.
     """
+    _check_network(net)
     _checks.as_positive(epochs, "epochs", integer=True)
     _checks.as_positive(eta, "eta")
     _checks.as_positive(batch_size, "batch_size", integer=True)
+    if isinstance(momentum, bool) or not isinstance(
+        momentum, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(f"momentum must be a number, got {momentum!r}")
     if not 0 <= momentum < 1:
         raise ValueError(f"momentum must lie in [0, 1), got {momentum!r}")
     X = net.check_inputs(X)
     Y = net.check_targets(y, X.shape[1])
     parts = {"train": (X, Y)}
-    for name, pair in (("val", validation), ("test", test)):
+    for name, arg, pair in (
+        ("val", "validation", validation),
+        ("test", "test", test),
+    ):
         if pair is not None:
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise TypeError(
+                    f"{arg} must be an (X, y) pair, got {type(pair).__name__}"
+                )
             Xp = net.check_inputs(pair[0])
             parts[name] = (Xp, net.check_targets(pair[1], Xp.shape[1]))
     rng = np.random.default_rng(seed)
@@ -73,6 +86,11 @@ def train(
         if verbose:
             print(_progress_line(history))
     return history
+
+
+def _check_network(net) -> None:
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a Network, got {type(net).__name__}")
 
 
 def _run_epoch(net, X, Y, eta, batch_size, momentum, velocity, rng):

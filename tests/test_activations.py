@@ -1,4 +1,4 @@
-"""Each activation's derivative against central differences and known values."""
+"""Each activation's derivative against finite differences and hand values."""
 
 import numpy as np
 import pytest

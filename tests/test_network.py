@@ -29,7 +29,9 @@ def test_backward_matches_finite_differences(hidden, output, loss):
     # Non-zero biases: with zero biases a ReLU unit whose inputs are all 0
     # sits exactly on its kink, where no finite difference is meaningful.
     for l in range(1, net.L + 1):
-        net.b[l][:] = np.random.default_rng(l).uniform(0.1, 0.5, net.b[l].shape)
+        net.b[l][:] = np.random.default_rng(l).uniform(
+            0.1, 0.5, net.b[l].shape
+        )
     X, y = _batch(net, 6, seed=4)
     result = check_gradients(net, X, y)
     assert result.passed, str(result)
