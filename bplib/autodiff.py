@@ -18,8 +18,8 @@ operations below exist; there is no general broadcasting and no
 second derivative.
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -146,9 +146,7 @@ def add_bias(U: Node, b: Node, name: str = "") -> Node:
     return Node(U.value + b.value, "add_bias", (U, b), vjp, name)
 
 
-def activation(
-    Z: Node, f: "str | Activation", name: str = ""
-) -> Node:
+def activation(Z: Node, f: "str | Activation", name: str = "") -> Node:
     """A = f(Z) elementwise; dC/dZ = f'(Z) * G.
 
     Softmax is not elementwise: use ``softmax_cross_entropy`` instead.

@@ -15,7 +15,7 @@ derivation literally; ``Network.gradient`` computes the same numbers with
 vector products only and is what training uses.
 """
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -99,9 +99,7 @@ def multiply_chain(
     return P, count
 
 
-def chain_cost(
-    shapes: Sequence[tuple[int, int]], start: str = "right"
-) -> int:
+def chain_cost(shapes: Sequence[tuple[int, int]], start: str = "right") -> int:
     """The multiplication count of ``multiply_chain``, from shapes alone.
 
     For shapes (n_0, n_1), (n_1, n_2), ..., (n_{k-1}, n_k): from the right

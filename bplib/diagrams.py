@@ -76,8 +76,12 @@ def draw_network(
     L = net.L
     shown = [_shown_units(n, max_units) for n in net.sizes]
     half = (max(len(s) for s in shown) - 1) * UNIT_GAP / 2
-    rows = {"head": half + 2.0, "fwd": half + 1.2, "n": -half - 0.7,
-            "bwd": -half - 1.5}
+    rows = {
+        "head": half + 2.0,
+        "fwd": half + 1.2,
+        "n": -half - 0.7,
+        "bwd": -half - 1.5,
+    }
     x_loss = L * LAYER_GAP + 2.2
     width = x_loss + 2.6
     scale = NETWORK_WIDTH / width  # inches per data unit
@@ -119,9 +123,13 @@ def _draw_edges(ax, shown: list) -> None:
             for k, q in enumerate(shown[l - 1]):
                 if j is None or q is None:
                     continue
-                ax.plot([(l - 1) * LAYER_GAP, l * LAYER_GAP],
-                        [_unit_y(shown[l - 1], k), _unit_y(shown[l], i)],
-                        color="0.75", lw=0.6, zorder=1)
+                ax.plot(
+                    [(l - 1) * LAYER_GAP, l * LAYER_GAP],
+                    [_unit_y(shown[l - 1], k), _unit_y(shown[l], i)],
+                    color="0.75",
+                    lw=0.6,
+                    zorder=1,
+                )
 
 
 def _draw_layer(ax, l: int, shown: list, a_col, d_col) -> None:
@@ -135,30 +143,61 @@ def _draw_layer(ax, l: int, shown: list, a_col, d_col) -> None:
         left = "white" if a_col is None else cmap(0.5 + 0.5 * a_col[j])
         right = "white" if d_col is None else cmap(0.5 + 0.5 * d_col[j])
         for colour, (t0, t1) in ((left, (90, 270)), (right, (270, 90))):
-            ax.add_patch(Wedge((x, y), RADIUS, t0, t1, facecolor=colour,
-                               edgecolor="0.2", lw=1.0, zorder=3,
-                               gid="unit"))
+            ax.add_patch(
+                Wedge(
+                    (x, y),
+                    RADIUS,
+                    t0,
+                    t1,
+                    facecolor=colour,
+                    edgecolor="0.2",
+                    lw=1.0,
+                    zorder=3,
+                    gid="unit",
+                )
+            )
 
 
 def _layer_labels(ax, net, l, rows) -> None:
     x = l * LAYER_GAP
     head = "input" if l == 0 else f"layer {l}\n({net.f[l].name})"
     ax.text(x, rows["head"], head, ha="center", va="bottom", fontsize=FONT)
-    ax.text(x, rows["n"], f"$n_{{{l}}} = {net.sizes[l]}$",
-            ha="center", va="center", fontsize=SMALL, color="0.3")
+    ax.text(
+        x,
+        rows["n"],
+        f"$n_{{{l}}} = {net.sizes[l]}$",
+        ha="center",
+        va="center",
+        fontsize=SMALL,
+        color="0.3",
+    )
 
 
 def _forward_row(ax, L, y, x_loss) -> None:
     """Stations x = a^0, (z^l, a^l) joined by arrows labelled W^l, b^l."""
     for l in range(L + 1):
         label = "$x = a^{0}$" if l == 0 else f"$z^{{{l}}}, a^{{{l}}}$"
-        ax.text(l * LAYER_GAP, y, label, ha="center", va="center",
-                fontsize=FONT, color=FORWARD)
+        ax.text(
+            l * LAYER_GAP,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=FONT,
+            color=FORWARD,
+        )
     for l in range(1, L + 1):
         x0, x1 = (l - 1) * LAYER_GAP + STATION, l * LAYER_GAP - STATION
         _arrow(ax, (x0, y), (x1, y), FORWARD)
-        ax.text((x0 + x1) / 2, y + 0.15, f"$W^{{{l}}}, b^{{{l}}}$",
-                ha="center", va="bottom", fontsize=FONT, color=FORWARD)
+        ax.text(
+            (x0 + x1) / 2,
+            y + 0.15,
+            f"$W^{{{l}}}, b^{{{l}}}$",
+            ha="center",
+            va="bottom",
+            fontsize=FONT,
+            color=FORWARD,
+        )
     x0 = L * LAYER_GAP + STATION
     ax.plot([x0, x_loss], [y, y], color=FORWARD, lw=1.6)
     _arrow(ax, (x_loss, y), (x_loss, LOSS_HALF), FORWARD)
@@ -167,27 +206,53 @@ def _forward_row(ax, L, y, x_loss) -> None:
 def _backward_row(ax, L, y, x_loss, with_dx) -> None:
     """Stations delta^l, joined by dashed arrows labelled (W^l)^T delta^l."""
     for l in range(1, L + 1):
-        ax.text(l * LAYER_GAP, y, f"$\\delta^{{{l}}}$", ha="center",
-                va="center", fontsize=FONT, color=BACKWARD)
+        ax.text(
+            l * LAYER_GAP,
+            y,
+            f"$\\delta^{{{l}}}$",
+            ha="center",
+            va="center",
+            fontsize=FONT,
+            color=BACKWARD,
+        )
     if with_dx:
-        ax.text(0, y, "$\\partial C/\\partial x$", ha="center",
-                va="center", fontsize=FONT, color=BACKWARD)
+        ax.text(
+            0,
+            y,
+            "$\\partial C/\\partial x$",
+            ha="center",
+            va="center",
+            fontsize=FONT,
+            color=BACKWARD,
+        )
     for l in range(1 if with_dx else 2, L + 1):
         x0, x1 = (l - 1) * LAYER_GAP + STATION, l * LAYER_GAP - STATION
         _arrow(ax, (x1, y), (x0, y), BACKWARD, dashed=True)
-        ax.text((x0 + x1) / 2, y - 0.15,
-                f"$(W^{{{l}}})^{{\\top}}\\delta^{{{l}}}$", ha="center",
-                va="top", fontsize=FONT, color=BACKWARD)
-    ax.plot([x_loss, x_loss], [-LOSS_HALF, y], color=BACKWARD, lw=1.6,
-            ls="--")
-    _arrow(ax, (x_loss, y), (L * LAYER_GAP + STATION, y), BACKWARD,
-           dashed=True)
+        ax.text(
+            (x0 + x1) / 2,
+            y - 0.15,
+            f"$(W^{{{l}}})^{{\\top}}\\delta^{{{l}}}$",
+            ha="center",
+            va="top",
+            fontsize=FONT,
+            color=BACKWARD,
+        )
+    ax.plot([x_loss, x_loss], [-LOSS_HALF, y], color=BACKWARD, lw=1.6, ls="--")
+    _arrow(
+        ax, (x_loss, y), (L * LAYER_GAP + STATION, y), BACKWARD, dashed=True
+    )
 
 
 def _draw_loss(ax, net, x) -> None:
-    ax.text(x, 0, f"$C$\n{net.loss.name.replace('_', ' ')}", ha="center",
-            va="center", fontsize=FONT,
-            bbox=dict(boxstyle="round,pad=0.4", fc="0.95", ec="0.2"))
+    ax.text(
+        x,
+        0,
+        f"$C$\n{net.loss.name.replace('_', ' ')}",
+        ha="center",
+        va="center",
+        fontsize=FONT,
+        bbox=dict(boxstyle="round,pad=0.4", fc="0.95", ec="0.2"),
+    )
 
 
 def _network_legend(ax, y, coloured) -> None:
@@ -198,10 +263,19 @@ def _network_legend(ax, y, coloured) -> None:
         "$\\partial C/\\partial W^l = \\delta^l (a^{l-1})^{\\top}$",
     ]
     if coloured:
-        lines.append("each unit: left half $a^l_j$, right half "
-                     "$\\delta^l_j$; orange > 0 > purple, scaled per layer")
-    ax.text(-1.0, y, "\n".join(lines), ha="left", va="top",
-            fontsize=SMALL, linespacing=1.6)
+        lines.append(
+            "each unit: left half $a^l_j$, right half "
+            "$\\delta^l_j$; orange > 0 > purple, scaled per layer"
+        )
+    ax.text(
+        -1.0,
+        y,
+        "\n".join(lines),
+        ha="left",
+        va="top",
+        fontsize=SMALL,
+        linespacing=1.6,
+    )
 
 
 def _column(values: np.ndarray, example: int) -> np.ndarray:
@@ -221,11 +295,11 @@ def _check_drawn_objects(net, cache, grads, example) -> None:
     if cache is not None and not isinstance(cache, Cache):
         raise TypeError(f"cache must be a Cache, got {type(cache).__name__}")
     if grads is not None and not isinstance(grads, Gradients):
-        raise TypeError(
-            f"grads must be Gradients, got {type(grads).__name__}"
-        )
-    for what, arrays in (("cache.a", cache and cache.a),
-                         ("grads.delta", grads and grads.delta)):
+        raise TypeError(f"grads must be Gradients, got {type(grads).__name__}")
+    for what, arrays in (
+        ("cache.a", cache and cache.a),
+        ("grads.delta", grads and grads.delta),
+    ):
         if not arrays:
             continue
         if len(arrays) != net.L + 1:
@@ -234,9 +308,7 @@ def _check_drawn_objects(net, cache, grads, example) -> None:
             )
         m = arrays[-1].shape[1]
         if not 0 <= example < m:
-            raise ValueError(
-                f"example must lie in [0, {m}), got {example}"
-            )
+            raise ValueError(f"example must lie in [0, {m}), got {example}")
 
 
 # --- the computational graph -------------------------------------------
@@ -252,9 +324,7 @@ OP_LABELS = {
 }
 
 
-def draw_graph(
-    output: Node, show_order: bool = True, ax=None
-) -> Figure:
+def draw_graph(output: Node, show_order: bool = True, ax=None) -> Figure:
     """Draw the graph of nodes behind ``output``, inputs on the left.
 
     Leaves (inputs, parameters) are grey, operations white; a value used
@@ -267,14 +337,18 @@ def draw_graph(
     position = _graph_layout(order, output)
     columns = max(x for x, _ in position.values()) + 1
     rows = max(y for _, y in position.values()) + 1
-    skips = any(position[id(p)][1] == position[id(n)][1]
-                and position[id(n)][0] - position[id(p)][0] > 1
-                for n in order for p in n.parents)
+    skips = any(
+        position[id(p)][1] == position[id(n)][1]
+        and position[id(n)][0] - position[id(p)][0] > 1
+        for n in order
+        for p in n.parents
+    )
     x_lim = (-0.7, columns - 0.3)
     y_lim = (-1.05 if skips else -0.6, rows - 0.25)
     scale = min(GRAPH_UNIT, GRAPH_MAX_WIDTH / (x_lim[1] - x_lim[0]))
-    fig, ax = _figure(ax, ((x_lim[1] - x_lim[0]) * scale,
-                           (y_lim[1] - y_lim[0]) * scale))
+    fig, ax = _figure(
+        ax, ((x_lim[1] - x_lim[0]) * scale, (y_lim[1] - y_lim[0]) * scale)
+    )
     ax.set_xlim(*x_lim)
     ax.set_ylim(*y_lim)
     _finish(ax)
@@ -285,19 +359,28 @@ def draw_graph(
         boxes[id(node)] = _graph_node(ax, node, x, y, uses[id(node)])
     fig.canvas.draw()  # sizes the boxes, so arrows stop at their edges
     to_data = ax.transData.inverted()
-    extent = {key: to_data.transform(
-        box.get_bbox_patch().get_window_extent()) for key, box in
-        boxes.items()}  # [[x0, y0], [x1, y1]] in data units
+    extent = {
+        key: to_data.transform(box.get_bbox_patch().get_window_extent())
+        for key, box in boxes.items()
+    }  # [[x0, y0], [x1, y1]] in data units
     for step, node in enumerate(order, start=1):
         for parent in node.parents:
             _graph_edge(ax, position, extent, parent, node)
         if show_order:
             x, y = position[id(node)]
-            ax.text(x, extent[id(node)][1, 1] + 0.04, str(step),
-                    ha="center", va="bottom", fontsize=SMALL, color="0.3",
-                    gid="graph-order", bbox=dict(
-                        boxstyle="circle,pad=0.2", fc="white", ec="0.5",
-                        lw=0.8))
+            ax.text(
+                x,
+                extent[id(node)][1, 1] + 0.04,
+                str(step),
+                ha="center",
+                va="bottom",
+                fontsize=SMALL,
+                color="0.3",
+                gid="graph-order",
+                bbox=dict(
+                    boxstyle="circle,pad=0.2", fc="white", ec="0.5", lw=0.8
+                ),
+            )
     return fig
 
 
@@ -319,9 +402,9 @@ def _graph_layout(order: list, output: Node) -> dict:
             consumers[id(parent)].append(node)
     for node in order:
         if not node.parents and consumers[id(node)]:
-            column[id(node)] = min(
-                depth[id(c)] for c in consumers[id(node)]
-            ) - 1
+            column[id(node)] = (
+                min(depth[id(c)] for c in consumers[id(node)]) - 1
+            )
     spine, node = set(), output
     while True:  # the deepest parent, the last one on a tie
         spine.add(id(node))
@@ -357,10 +440,23 @@ def _graph_node(ax, node: Node, x: float, y: float, uses: int):
     if uses > 1:
         text += f"\nused {uses}×"
     leaf_node = node.op == "leaf"
-    box = dict(boxstyle="round,pad=0.35", fc="0.88" if leaf_node else "white",
-               ec=SHARED if uses > 1 else "0.2", lw=2.2 if uses > 1 else 1.0)
-    label = ax.text(x, y, text, ha="center", va="center", fontsize=SMALL,
-                    bbox=box, zorder=3, gid="graph-node")
+    box = dict(
+        boxstyle="round,pad=0.35",
+        fc="0.88" if leaf_node else "white",
+        ec=SHARED if uses > 1 else "0.2",
+        lw=2.2 if uses > 1 else 1.0,
+    )
+    label = ax.text(
+        x,
+        y,
+        text,
+        ha="center",
+        va="center",
+        fontsize=SMALL,
+        bbox=box,
+        zorder=3,
+        gid="graph-node",
+    )
     return label
 
 
@@ -374,10 +470,18 @@ def _graph_edge(ax, position, extent, parent, child) -> None:
         end = (x1, extent[id(child)][0, 1])
         rad = SKIP_BEND
     ax.annotate(
-        "", xy=end, xytext=start, zorder=2,
+        "",
+        xy=end,
+        xytext=start,
+        zorder=2,
         arrowprops=dict(
-            arrowstyle="-|>", color="0.25", lw=1.2, mutation_scale=14,
-            shrinkA=2, shrinkB=2, connectionstyle=f"arc3,rad={rad}",
+            arrowstyle="-|>",
+            color="0.25",
+            lw=1.2,
+            mutation_scale=14,
+            shrinkA=2,
+            shrinkB=2,
+            connectionstyle=f"arc3,rad={rad}",
         ),
     )
 
@@ -406,9 +510,20 @@ def _figure(ax, size):
 
 
 def _arrow(ax, start, end, colour, dashed=False) -> None:
-    ax.annotate("", xy=end, xytext=start, arrowprops=dict(
-        arrowstyle="-|>", color=colour, lw=1.6, mutation_scale=15,
-        linestyle="--" if dashed else "-", shrinkA=0, shrinkB=0))
+    ax.annotate(
+        "",
+        xy=end,
+        xytext=start,
+        arrowprops=dict(
+            arrowstyle="-|>",
+            color=colour,
+            lw=1.6,
+            mutation_scale=15,
+            linestyle="--" if dashed else "-",
+            shrinkA=0,
+            shrinkB=0,
+        ),
+    )
 
 
 def _finish(ax) -> None:

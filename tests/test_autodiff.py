@@ -1,10 +1,10 @@
-"""The reverse-mode engine against finite differences and the delta recursion.
-"""
+"""The reverse-mode engine against finite differences and the recursion."""
 
 import numpy as np
 import pytest
 
-from bplib import Network, autodiff as ad
+from bplib import Network
+from bplib import autodiff as ad
 from bplib.gradcheck import numerical_gradient
 
 #: Finite differences in float64 with h = 1e-6 agree to about 1e-9.

@@ -92,7 +92,9 @@ async () => {
       continue;
     }
     const text = node.nodeValue;
-    if (%s.some(d => text.includes(d))) raw.push(text.trim().slice(0, 80));
+    if (__RAW_TEX__.some(d => text.includes(d))) {
+      raw.push(text.trim().slice(0, 80));
+    }
   }
   return {
     url: location.href,
@@ -111,7 +113,7 @@ async () => {
       .map(e => e.id || e.getAttribute('name')),
   };
 }
-""" % json.dumps(list(RAW_TEX))
+""".replace("__RAW_TEX__", json.dumps(list(RAW_TEX)))
 
 
 def _pages():
@@ -172,8 +174,13 @@ def _is_local(url, base):
 
 
 def visit(
-    browser, base, page_name, color_scheme="light", screenshot=None,
-    root=HTML, context=None,
+    browser,
+    base,
+    page_name,
+    color_scheme="light",
+    screenshot=None,
+    root=HTML,
+    context=None,
 ):
     """Open one page of the site in root; report what it loaded and shows.
 
@@ -264,7 +271,9 @@ def visits(browser, server):
             if mode not in contexts:
                 contexts[mode] = new_context(browser)
             cache[key] = visit(
-                browser, _base(mode, server), page_name,
+                browser,
+                _base(mode, server),
+                page_name,
                 context=contexts[mode],
             )
         return cache[key]
@@ -288,7 +297,7 @@ class _IdCollector(html.parser.HTMLParser):
                 self.ids.add(value)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def ids_in(path):
     parser = _IdCollector()
     parser.feed(path.read_text(encoding="utf-8"))
@@ -303,7 +312,7 @@ def broken_links(report, base, root=HTML):
         if not href.startswith(base):
             continue  # another site, mailto: or javascript:
         url, _, fragment = href.partition("#")
-        rel = urllib.parse.unquote(url[len(base):].split("?", 1)[0])
+        rel = urllib.parse.unquote(url[len(base) :].split("?", 1)[0])
         target = root / rel
         if rel == "" or rel.endswith("/"):
             target = target / "index.html"

@@ -62,7 +62,9 @@ def test_verbose_training_prints_one_line_per_epoch(capsys):
     train(net, X, y, epochs=3, eta=0.05, verbose=True)
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == [
-        "epoch 1", "epoch 2", "epoch 3"
+        "epoch 1",
+        "epoch 2",
+        "epoch 3",
     ]
 
 

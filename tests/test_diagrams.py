@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from bplib import Network, autodiff as ad, diagrams
+from bplib import Network, diagrams
+from bplib import autodiff as ad
 
 #: Each unit is drawn as two half discs, a^l_j and delta^l_j.
 HALVES_PER_UNIT = 2
@@ -22,18 +23,21 @@ def _gids(fig, gid):
     return [a for a in ax.patches + ax.texts if a.get_gid() == gid]
 
 
-@pytest.mark.parametrize("sizes,max_units,drawn", [
-    ((4, 6, 3), 6, 4 + 6 + 3),
-    ((64, 64, 10), 5, 4 + 4 + 4),  # three units, an ellipsis, the last
-])
-def test_draw_network_draws_one_unit_per_shown_neuron(sizes, max_units,
-                                                      drawn):
+@pytest.mark.parametrize(
+    "sizes,max_units,drawn",
+    [
+        ((4, 6, 3), 6, 4 + 6 + 3),
+        ((64, 64, 10), 5, 4 + 4 + 4),  # three units, an ellipsis, the last
+    ],
+)
+def test_draw_network_draws_one_unit_per_shown_neuron(sizes, max_units, drawn):
     net = Network(sizes, seed=0)
     X = np.random.default_rng(0).normal(size=(sizes[0], 3))
     y = np.array([0, 1, 2])
     _, grads = net.gradient(X, y, input_grad=True)
-    fig = diagrams.draw_network(net, net.forward(X), grads,
-                                max_units=max_units)
+    fig = diagrams.draw_network(
+        net, net.forward(X), grads, max_units=max_units
+    )
     assert isinstance(fig, Figure)
     assert len(_gids(fig, "unit")) == HALVES_PER_UNIT * drawn
     fig.canvas.draw()

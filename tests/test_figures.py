@@ -47,8 +47,15 @@ def test_figures_have_captions_alt_text_and_folded_code(path):
 
 
 def test_the_figure_test_finds_a_bare_plot(tmp_path):
-    nb = {"cells": [{"cell_type": "code", "metadata": {},
-                     "source": ["plt.plot([1, 2])\n", "plt.show()"]}]}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": ["plt.plot([1, 2])\n", "plt.show()"],
+            }
+        ]
+    }
     path = tmp_path / "bare.ipynb"
     path.write_text(json.dumps(nb))
     assert len(problems(path)) == 3
