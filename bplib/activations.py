@@ -6,8 +6,9 @@ shape of z. Softmax is not elementwise: its derivative is a Jacobian per
 example, and it may only be used as the output activation.
 
 Numerics: sigmoid, tanh and their derivatives are computed from
-exp(-|z|), which never overflows, so they are exact to rounding for any
-finite z (|z| in the thousands included) and raise no overflow warning.
+``exp(-abs(z))``, which never overflows, so they are exact to rounding for
+any finite z (``abs(z)`` in the thousands included) and raise no overflow
+warning.
 ReLU's derivative at z = 0, where ReLU has a kink, is taken to be 0.
 """
 

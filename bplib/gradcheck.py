@@ -14,10 +14,12 @@ from .network import Network
 __all__ = ["numerical_gradient", "GradCheckResult", "check_gradients"]
 
 #: Default step h of the central difference (f(x + h) - f(x - h)) / 2h:
-#: its truncation error is O(h^2), its rounding error about 1e-16 |f| / h,
+#: its truncation error is O(h^2), its rounding error about
+#: 1e-16 abs(f) / h,
 #: both near 1e-10 relative for h = 1e-6 in float64.
 DEFAULT_STEP = 1e-6
-#: Default tolerances: an entry passes when |g - g_num| <= atol + rtol |g_num|.
+#: Default tolerances: an entry passes when
+#: ``abs(g - g_num) <= atol + rtol * abs(g_num)``.
 DEFAULT_RTOL = 1e-5
 DEFAULT_ATOL = 1e-8
 
@@ -98,7 +100,8 @@ def check_gradients(
 
     The network is copied to float64 first, so a float32 network is checked
     at its own parameter values with float64 arithmetic; ``net`` itself is
-    not changed. An entry passes when |g - g_num| <= atol + rtol |g_num|
+    not changed. An entry passes when
+    ``abs(g - g_num) <= atol + rtol * abs(g_num)``
     (defaults DEFAULT_STEP = 1e-6, DEFAULT_RTOL = 1e-5, DEFAULT_ATOL =
     1e-8). A NaN or inf anywhere fails the check and shows in the errors.
     """
