@@ -88,7 +88,9 @@ async () => {
   while (walker.nextNode()) {
     const node = walker.currentNode;
     const parent = node.parentElement;
-    if (parent && parent.closest('script, style, noscript, template')) {
+    // Code literals may show TeX on purpose (how to write an equation).
+    const skip = 'script, style, noscript, template, code, pre';
+    if (parent && parent.closest(skip)) {
       continue;
     }
     const text = node.nodeValue;

@@ -142,6 +142,9 @@ def test_a_chapter_made_from_the_template_builds(tmp_path):
     (book / "chapters").mkdir(parents=True)
     for name in ("_config.yml", "references.bib"):
         shutil.copy(ROOT / name, book / name)
+    # What _config.yml points at: the local extension, vendored MathJax.
+    for name in ("_ext", "_vendor"):
+        shutil.copytree(ROOT / name, book / name)
     (book / "intro.md").write_text("# A test book\n")
     (book / "_toc.yml").write_text(
         "format: jb-book\nroot: intro\noptions:\n  numbered: true\n"
