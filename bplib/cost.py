@@ -14,7 +14,7 @@ higher cost:
 The ``*_mults`` functions count the scalar multiplications each method
 performs, from the layer widths alone; ``count_multiplications`` counts
 them by running the code on numbers that tally their own products, and
-``min_time`` times a call with BLAS held to one thread.
+``min_time`` and ``min_times`` time calls with BLAS held to one thread.
 Columns are examples, as everywhere in bplib.
 """
 
@@ -44,6 +44,7 @@ __all__ = [
     "peak_forward_bytes",
     "count_multiplications",
     "min_time",
+    "min_times",
 ]
 
 #: Step of the central differences in ``finite_difference_entries``.
@@ -375,21 +376,36 @@ def peak_forward_bytes(net: Network, X) -> int:
 
 def min_time(run: Callable[[], object], repeat: int = 5,
              min_seconds: float = 0.01) -> float:
-    """Seconds per call of ``run``, with BLAS held to one thread: the
-    minimum over ``repeat`` repeats, each of enough calls to last at
-    least ``min_seconds``. The clock is the process's CPU time, which
-    leaves out the time spent waiting for a core on a busy machine (with
-    one thread it is the wall-clock time of a quiet one)."""
+    """Seconds per call of ``run``; see ``min_times``."""
+    return min_times([run], repeat, min_seconds)[0]
+
+
+def min_times(runs: Sequence[Callable[[], object]], repeat: int = 5,
+              min_seconds: float = 0.01) -> list[float]:
+    """Seconds per call of each of ``runs``, with BLAS held to one thread.
+
+    Each is the minimum over ``repeat`` repeats of enough calls to last
+    ``min_seconds``; the runs take turns within every repeat, so a busy
+    spell of the machine slows them alike and their ratio holds. The
+    clock is the process's CPU time, which leaves out time spent waiting
+    for a core (with one thread, the wall-clock time of a quiet machine).
+    """
     with threadpool_limits(limits=1, user_api="blas"):
-        run()  # warm up caches and BLAS buffers
-        start = time.process_time()
-        run()
-        once = max(time.process_time() - start, 1e-9)
-        number = max(1, int(min_seconds / once))
-        best = np.inf
+        number = [_calls_needed(run, min_seconds) for run in runs]
+        best = [np.inf] * len(runs)
         for _ in range(repeat):
-            start = time.process_time()
-            for _ in range(number):
-                run()
-            best = min(best, (time.process_time() - start) / number)
+            for j, run in enumerate(runs):
+                start = time.process_time()
+                for _ in range(number[j]):
+                    run()
+                elapsed = (time.process_time() - start) / number[j]
+                best[j] = min(best[j], elapsed)
     return best
+
+
+def _calls_needed(run, min_seconds: float) -> int:
+    run()  # warm up caches and BLAS buffers
+    start = time.process_time()
+    run()
+    once = max(time.process_time() - start, 1e-9)
+    return max(1, int(min_seconds / once))
