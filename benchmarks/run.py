@@ -18,9 +18,10 @@ What is timed:
 - a training step, forward + backward (no parameter update), on four
   networks with ReLU hidden layers and softmax cross-entropy, in float64
   and float32: bplib's unchecked core (``Network._forward`` and
-  ``Network._backward``, as ``bplib.train`` runs them; inputs are checked
-  once, outside the loop) and torch autograd (set grads to None, forward,
-  ``cross_entropy``, ``backward``);
+  ``Network._backward``, as ``bplib.train`` runs them: inputs checked
+  once, outside the loop, and each step's gradients written into the
+  arrays of the step before) and torch autograd (set grads to None,
+  forward, ``cross_entropy``, ``backward``);
 - bplib's forward pass alone, for the step / forward ratio;
 - training time to 97 % test accuracy on the digits, epochs only
   (evaluation excluded), bplib's ``train`` loop body against
@@ -126,9 +127,11 @@ def worker_bplib_steps(quick: bool) -> dict:
             rng = np.random.default_rng(0)
             X = net.check_inputs(rng.normal(size=(sizes[0], m)))
             Y = net.check_targets(rng.integers(0, sizes[-1], m), m)
+            grads = net._backward(net._forward(X), Y)
             out[f"{name}/{dtype}"] = best_times(
                 {"forward": lambda: net._forward(X),
-                 "step": lambda: net._backward(net._forward(X), Y)},
+                 "step": lambda: net._backward(net._forward(X), Y,
+                                               out=grads)},
                 repeats(sizes, quick))
     return out
 

@@ -83,10 +83,11 @@ def _run_epoch(net, X, Y, eta, batch_size, momentum, velocity, rng):
     # rows of the transpose are gathered, one copy in Fortran order.
     Xs, Ys = X.T[order].T, Y.T[order].T
     params = net.parameters()
+    grads = None  # after the first step, each step reuses its arrays
     for start in range(0, m, batch_size):
         stop = start + batch_size
         grads = net._backward(net._forward(Xs[:, start:stop]),
-                              Ys[:, start:stop])
+                              Ys[:, start:stop], out=grads)
         for l in range(1, net.L + 1):
             for k, g in ((2 * l - 2, grads.dW[l]), (2 * l - 1, grads.db[l])):
                 g *= eta  # the gradient is a fresh array: scale it in place

@@ -172,3 +172,22 @@ def test_float32_training_stays_float32():
     X, y = _batch(net, 8, seed=0)
     train(net, X, y, epochs=2, eta=0.1, batch_size=3, momentum=0.5)
     assert all(p.dtype == np.float32 for p in net.parameters())
+
+
+def test_backward_into_earlier_gradients_gives_the_same_values():
+    """Training's reuse of arrays (``out``) changes no value."""
+    for dtype in (np.float64, np.float32):
+        net = Network([5, 4, 3], seed=0, dtype=dtype)
+        X1, y1 = _batch(net, 6, seed=1)
+        X2, y2 = _batch(net, 2, seed=2)  # a smaller last batch
+        Y1, Y2 = net.check_targets(y1, 6), net.check_targets(y2, 2)
+        first = net._backward(net._forward(net.check_inputs(X1)), Y1)
+        arrays = [first.dW[1], first.db[1]]
+        cache2 = net._forward(net.check_inputs(X2))
+        fresh = net._backward(cache2, Y2)
+        reused = net._backward(cache2, Y2, out=first)
+        assert reused.dW[1] is arrays[0] and reused.db[1] is arrays[1]
+        for l in (1, 2):
+            np.testing.assert_array_equal(reused.dW[l], fresh.dW[l])
+            np.testing.assert_array_equal(reused.db[l], fresh.db[l])
+            assert reused.dW[l].dtype == dtype
