@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: venv book test serve lab clean format lint clean-notebooks
+.PHONY: venv book test serve lab clean format lint clean-notebooks bench
 
 venv: $(STAMP)
 
@@ -57,3 +57,10 @@ lab: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# Benchmarks against PyTorch (optional extra) and scikit-learn; not part of
+# make test. Writes benchmarks/results.json and prints a table of ratios.
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -r requirements-bench.txt || \
+		echo "torch not installed: the PyTorch comparison is skipped"
+	$(BIN)/python benchmarks/run.py

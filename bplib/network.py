@@ -201,14 +201,24 @@ class Network:
         return Cache(z, a)
 
     def _backward(
-        self, cache: Cache, Y: np.ndarray, input_grad: bool = False
+        self,
+        cache: Cache,
+        Y: np.ndarray,
+        input_grad: bool = False,
+        out: "Gradients | None" = None,
     ) -> Gradients:
+        # With ``out`` (the Gradients of an earlier call, which training no
+        # longer needs), dW and db are written into its arrays: no large
+        # array is allocated, and so none is faulted in again, per step.
         L, z, a = self.L, cache.z, cache.a
-        dW, db, delta = [None] * (L + 1), [None] * (L + 1), [None] * (L + 1)
+        dW = out.dW if out is not None else [None] * (L + 1)
+        db = out.db if out is not None else [None] * (L + 1)
+        delta = [None] * (L + 1)
         delta[L] = self.loss.output_error(z[L], a[L], Y, self.f[L])
         for l in range(L, 0, -1):
-            dW[l] = delta[l] @ a[l - 1].T  # dC/dW^l = delta^l (a^{l-1})^T
-            db[l] = delta[l].sum(axis=1, keepdims=True)
+            # dC/dW^l = delta^l (a^{l-1})^T
+            dW[l] = np.matmul(delta[l], a[l - 1].T, out=dW[l])
+            db[l] = np.sum(delta[l], axis=1, keepdims=True, out=db[l])
             if l > 1:
                 # delta^{l-1} = (f^{l-1})'(z^{l-1}) o ((W^l)^T delta^l)
                 back = self.W[l].T @ delta[l]

@@ -97,22 +97,26 @@ def _run_epoch(net, X, Y, eta, batch_size, momentum, velocity, rng):
     """One pass over the shuffled data; no checks (inputs were checked)."""
     m = X.shape[1]
     order = rng.permutation(m)
-    # Columns in shuffled order, stored so that each batch is contiguous.
-    Xs, Ys = np.asfortranarray(X[:, order]), np.asfortranarray(Y[:, order])
+    # Columns in shuffled order, stored so that each batch is contiguous:
+    # rows of the transpose are gathered, one copy in Fortran order.
+    Xs, Ys = X.T[order].T, Y.T[order].T
     params = net.parameters()
+    grads = None  # after the first step, each step reuses its arrays
     for start in range(0, m, batch_size):
         stop = start + batch_size
-        Yb = Ys[:, start:stop]
-        cache = net._forward(Xs[:, start:stop])
-        grads = net._backward(cache, Yb)
+        grads = net._backward(
+            net._forward(Xs[:, start:stop]), Ys[:, start:stop], out=grads
+        )
         for l in range(1, net.L + 1):
             for k, g in ((2 * l - 2, grads.dW[l]), (2 * l - 1, grads.db[l])):
+                g *= eta  # the gradient is a fresh array: scale it in place
                 if momentum:
-                    velocity[k] *= momentum
-                    velocity[k] -= eta * g
-                    params[k] += velocity[k]
+                    v = velocity[k]
+                    v *= momentum
+                    v -= g  # v <- mu v - eta dC/dp
+                    params[k] += v
                 else:
-                    params[k] -= eta * g
+                    params[k] -= g
 
 
 def _evaluate(net: Network, X: np.ndarray, Y: np.ndarray) -> dict:
