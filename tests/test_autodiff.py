@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from batches import random_batch
 
 from bplib import Network
 from bplib import autodiff as ad
@@ -150,21 +151,13 @@ def test_deep_chain_does_not_hit_the_recursion_limit():
     assert x.grad == 5001.0
 
 
-def _batch(net, m, seed):
-    rng = _rng(seed)
-    X = rng.normal(size=(net.sizes[0], m))
-    if net.is_classifier:
-        return X, rng.integers(0, net.sizes[-1], size=m)
-    return X, rng.normal(size=(net.sizes[-1], m))
-
-
 @pytest.mark.parametrize("hidden", HIDDEN)
 @pytest.mark.parametrize("output,loss", OUTPUT_PAIRS)
 def test_network_graph_gives_the_delta_recursion_gradients(
     hidden, output, loss
 ):
     net = Network([3, 5, 4, 2], hidden, output, loss, seed=1)
-    X, y = _batch(net, 7, seed=2)
+    X, y = random_batch(net, 7, seed=2)
     C, grads = net.gradient(X, y, input_grad=True)
     graph = ad.network_graph(net, X, y)
     ad.backward(graph.C)

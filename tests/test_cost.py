@@ -3,20 +3,13 @@ multiplication counts match what the code performs."""
 
 import numpy as np
 import pytest
+from batches import random_batch
 
 from bplib import Network, cost, train
 from bplib.gradcheck import numerical_gradient
 
 RTOL = 1e-12
 ATOL = 1e-14
-
-
-def _batch(net, m, seed):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(net.sizes[0], m))
-    if net.is_classifier:
-        return X, rng.integers(0, net.sizes[-1], size=m)
-    return X, rng.normal(size=(net.sizes[-1], m))
 
 
 def _random_sizes(seed, depth):
@@ -28,7 +21,7 @@ def _random_sizes(seed, depth):
 @pytest.mark.parametrize("depth", [1, 2, 4])
 def test_naive_backward_matches_the_recursion(hidden, depth):
     net = Network(_random_sizes(depth, depth) + [3], hidden, seed=depth)
-    X, y = _batch(net, 4, seed=1)
+    X, y = random_batch(net, 4, seed=1)
     cache = net.forward(X)
     naive, rec = cost.naive_backward(net, cache, y), net.backward(cache, y)
     for l in range(1, net.L + 1):
@@ -43,7 +36,7 @@ def test_naive_backward_matches_the_recursion(hidden, depth):
 )
 def test_input_gradients_match_finite_differences(output, loss):
     net = Network([4, 5, 3, 2], "tanh", output, loss, seed=2)
-    X, y = _batch(net, 3, seed=3)
+    X, y = random_batch(net, 3, seed=3)
     numeric = numerical_gradient(lambda x: net.cost(x, y), X.copy())
     forward = cost.forward_accumulation_input_gradient(net, X, y)
     reverse = cost.reverse_input_gradient(net, X, y)
@@ -55,7 +48,7 @@ def test_input_gradients_match_finite_differences(output, loss):
 
 def test_tangents_and_differences_match_backprop_on_every_entry():
     net = Network([3, 4, 4, 2], "sigmoid", seed=4)
-    X, y = _batch(net, 5, seed=5)
+    X, y = random_batch(net, 5, seed=5)
     _, grads = net.gradient(X, y)
     entries = [
         (k, i)
@@ -78,7 +71,7 @@ def test_tangents_and_differences_match_backprop_on_every_entry():
 def test_finite_differences_restore_the_parameters():
     net = Network([3, 2], seed=0)
     before = [p.copy() for p in net.parameters()]
-    X, y = _batch(net, 2, seed=0)
+    X, y = random_batch(net, 2, seed=0)
     cost.finite_difference_entries(net, X, y, [(0, (1, 2)), (1, (0, 0))])
     for p, q in zip(net.parameters(), before):
         np.testing.assert_array_equal(p, q)
@@ -88,7 +81,7 @@ def test_finite_differences_restore_the_parameters():
 def test_counted_multiplications_match_the_formulas(seed):
     sizes, m = _random_sizes(seed, 3), seed + 1
     net = Network(sizes, "relu", "identity", "squared_error", seed=seed)
-    X, Y = _batch(net, m, seed)
+    X, Y = random_batch(net, m, seed)
     formulas = {
         "forward": cost.forward_mults(sizes, m),
         "backprop": cost.backprop_mults(sizes, m),
@@ -105,7 +98,7 @@ def test_counted_multiplications_match_the_formulas(seed):
 def test_counted_tangent_passes_match_the_formula():
     sizes, m = [3, 4, 5, 2], 2
     net = Network(sizes, "relu", "identity", "squared_error", seed=0)
-    X, Y = _batch(net, m, seed=0)
+    X, Y = random_batch(net, m, seed=0)
     for k, p in enumerate(net.parameters()):
         idx = (0,) * p.ndim
         counted = cost.count_multiplications("tangent", net, X, Y, [(k, idx)])
@@ -162,7 +155,7 @@ def test_naive_backward_rejects_a_non_cache():
 def test_training_steps_match_the_update_rule(momentum):
     """Full-batch training against v <- mu v - eta g, p <- p + v."""
     net = Network([4, 3, 2], "tanh", seed=1)
-    X, y = _batch(net, 6, seed=2)
+    X, y = random_batch(net, 6, seed=2)
     ref = [p.copy() for p in net.parameters()]
     v = [np.zeros_like(p) for p in ref]
     eta = 0.3
@@ -182,7 +175,7 @@ def test_training_steps_match_the_update_rule(momentum):
 
 def test_float32_training_stays_float32():
     net = Network([4, 3, 2], seed=0, dtype=np.float32)
-    X, y = _batch(net, 8, seed=0)
+    X, y = random_batch(net, 8, seed=0)
     train(net, X, y, epochs=2, eta=0.1, batch_size=3, momentum=0.5)
     assert all(p.dtype == np.float32 for p in net.parameters())
 
@@ -191,8 +184,8 @@ def test_backward_into_earlier_gradients_gives_the_same_values():
     """Training's reuse of arrays (``out``) changes no value."""
     for dtype in (np.float64, np.float32):
         net = Network([5, 4, 3], seed=0, dtype=dtype)
-        X1, y1 = _batch(net, 6, seed=1)
-        X2, y2 = _batch(net, 2, seed=2)  # a smaller last batch
+        X1, y1 = random_batch(net, 6, seed=1)
+        X2, y2 = random_batch(net, 2, seed=2)  # a smaller last batch
         Y1, Y2 = net.check_targets(y1, 6), net.check_targets(y2, 2)
         first = net._backward(net._forward(net.check_inputs(X1)), Y1)
         arrays = [first.dW[1], first.db[1]]

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from batches import random_batch
 
 from bplib import Network, check_gradients
 from bplib.gradcheck import numerical_gradient
@@ -14,14 +15,6 @@ OUTPUT_PAIRS = [
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
 
 
-def _batch(net, m, seed):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(net.sizes[0], m))
-    if net.is_classifier:
-        return X, rng.integers(0, net.sizes[-1], size=m)
-    return X, rng.normal(size=(net.sizes[-1], m))
-
-
 @pytest.mark.parametrize("hidden", HIDDEN)
 @pytest.mark.parametrize("output,loss", OUTPUT_PAIRS)
 def test_backward_matches_finite_differences(hidden, output, loss):
@@ -32,14 +25,14 @@ def test_backward_matches_finite_differences(hidden, output, loss):
         net.b[l][:] = np.random.default_rng(l).uniform(
             0.1, 0.5, net.b[l].shape
         )
-    X, y = _batch(net, 6, seed=4)
+    X, y = random_batch(net, 6, seed=4)
     result = check_gradients(net, X, y)
     assert result.passed, str(result)
 
 
 def test_input_gradient_matches_finite_differences():
     net = Network([3, 4, 2], "tanh", seed=0)
-    X, y = _batch(net, 1, seed=1)
+    X, y = random_batch(net, 1, seed=1)
     _, grads = net.gradient(X, y, input_grad=True)
     numeric = numerical_gradient(lambda x: net.cost(x, y), X.copy())
     np.testing.assert_allclose(grads.dx, numeric, atol=1e-8)
@@ -47,7 +40,7 @@ def test_input_gradient_matches_finite_differences():
 
 def test_shapes_follow_the_convention():
     net = Network([5, 4, 3], seed=0)
-    X, y = _batch(net, 7, seed=0)
+    X, y = random_batch(net, 7, seed=0)
     cache = net.forward(X)
     grads = net.backward(cache, y)
     for l in (1, 2):
@@ -60,7 +53,7 @@ def test_shapes_follow_the_convention():
 
 def test_integer_labels_and_one_hot_give_identical_gradients():
     net = Network([3, 4, 3], seed=0)
-    X, y = _batch(net, 5, seed=2)
+    X, y = random_batch(net, 5, seed=2)
     _, g_int = net.gradient(X, y)
     _, g_hot = net.gradient(X, np.eye(3)[:, y])
     for l in (1, 2):
@@ -121,7 +114,7 @@ def test_nan_input_raises():
 
 def test_float32_network_stays_float32():
     net = Network([3, 4, 2], seed=0, dtype=np.float32)
-    X, y = _batch(net, 5, seed=0)
+    X, y = random_batch(net, 5, seed=0)
     _, grads = net.gradient(X, y)
     assert all(g.dtype == np.float32 for g in grads.dW[1:])
     assert check_gradients(net, X, y, rtol=1e-3, atol=1e-5).passed
