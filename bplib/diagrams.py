@@ -231,7 +231,7 @@ def _backward_row(ax, L, y, x_loss, with_dx) -> None:
         ax.text(
             (x0 + x1) / 2,
             y - 0.15,
-            f"$(W^{{{l}}})^{{\\top}}\\delta^{{{l}}}$",
+            f"$(W^{{{l}}})^{{T}}\\delta^{{{l}}}$",
             ha="center",
             va="top",
             fontsize=FONT,
@@ -258,9 +258,9 @@ def _draw_loss(ax, net, x) -> None:
 def _network_legend(ax, y, coloured) -> None:
     lines = [
         "forward (blue): $z^l = W^l a^{l-1} + b^l$,  $a^l = f^l(z^l)$",
-        "backward (red, dashed): $\\delta^{l} = f'(z^{l}) \\odot "
-        "(W^{l+1})^{\\top}\\delta^{l+1}$,  "
-        "$\\partial C/\\partial W^l = \\delta^l (a^{l-1})^{\\top}$",
+        "backward (red, dashed): $\\delta^{l} = (f^{l})'(z^{l}) \\circ "
+        "(W^{l+1})^{T}\\delta^{l+1}$,  "
+        "$\\partial C/\\partial W^l = \\delta^l (a^{l-1})^{T}$",
     ]
     if coloured:
         lines.append(
