@@ -80,25 +80,14 @@ MIN_REPEAT_SECONDS = 0.05
 def best_times(runs: dict, repeat: int) -> dict:
     """Minimum seconds per call of each of ``runs`` (name -> function).
 
-    The functions take turns within every repeat, so that a busy spell of
-    the machine slows them alike and their ratio holds.
+    bplib.cost.min_times does the timing: the functions take turns within
+    every repeat, so that a busy spell of the machine slows them alike and
+    their ratio holds.
     """
-    number = {}
-    for name, run in runs.items():
-        run()  # warm up
-        start = time.process_time()
-        run()
-        once = time.process_time() - start
-        number[name] = max(1, int(MIN_REPEAT_SECONDS / max(once, 1e-9)))
-    best = dict.fromkeys(runs, float("inf"))
-    for _ in range(repeat):
-        for name, run in runs.items():
-            start = time.process_time()
-            for _ in range(number[name]):
-                run()
-            elapsed = (time.process_time() - start) / number[name]
-            best[name] = min(best[name], elapsed)
-    return best
+    from bplib.cost import min_times
+
+    times = min_times(list(runs.values()), repeat, MIN_REPEAT_SECONDS)
+    return dict(zip(runs, times))
 
 
 def repeats(sizes, quick: bool) -> int:
